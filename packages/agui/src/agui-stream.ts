@@ -1,0 +1,70 @@
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Runtime } from '@agentway/agents';
+import { aguiErrorHandler } from './error-handler';
+import { getStream } from './get-stream';
+import { OpenStreams, shuttingDown } from './open-streams';
+import { resolveOptions, type AguiStreamOptions } from './options';
+import { postRun } from './post-run';
+import { RunFeeds } from './run-feeds';
+
+/** The router `aguiStream()` returns; `runtime` is the one it starts runs on (made from `agents`, or given). */
+export type AguiRouter = Router & {
+  readonly runtime: Runtime;
+  /**
+   * Winds the router up: new requests are refused (503 `ERR_AGUI_SHUTTING_DOWN`), open streams end
+   * with `RUN_ERROR` `server_shutting_down` (their runs go on: a client resumes them elsewhere), and
+   * the runtime and broker made for `agents` are closed. Resolves once the streams' responses have closed.
+   */
+  close(): Promise<void>;
+};
+
+/**
+ * AG-UI over Server-Sent Events, as an Express 4/5 router:
+ *
+ * - `POST /agui/runs` and `POST /agui/runs/:agent` take a RunAgentInput and stream the run on the
+ *   same response (`Accept: text/event-stream`, as `@ag-ui/client`'s HttpAgent sends), or answer
+ *   `202 { run_id, thread_id, stream_url }`;
+ * - `GET /agui/ws?run_id=…` streams a run from its start or from `Last-Event-ID`, from any instance
+ *   sharing the broker.
+ *
+ * ```ts
+ * app.use(aguiStream({ agents: [echoAgent()], auth: apiKeyAuth({ keys }) }));
+ * ```
+ */
+export function aguiStream(options: Readonly<AguiStreamOptions>): AguiRouter {
+  const config = resolveOptions(options);
+  const router = express.Router();
+  const before: RequestHandler[] = config.auth ? [config.auth] : [];
+  const json = express.json({ limit: config.limit });
+  const streams = new OpenStreams();
+  const feeds = new RunFeeds(streams);
+  const post = route(streams, (req, res) => postRun(config, streams, req, res), 'aguiPostRun');
+  router.post('/agui/runs', ...before, json, post);
+  router.post('/agui/runs/:agent', ...before, json, post);
+  router.get('/agui/ws', ...before, route(streams, (req, res) => getStream(config, feeds, req, res), 'aguiStreamRun'));
+  router.use(aguiErrorHandler);
+  let closing: Promise<void> | undefined;
+  return Object.assign(router, {
+    runtime: config.runtime,
+    close() {
+      closing ??= (async () => {
+        await streams.close();
+        if (config.owned) {
+          await config.owned.runtime.close();
+          await config.owned.broker?.close();
+        }
+      })();
+      return closing;
+    },
+  });
+}
+
+/** A named, synchronous handler whose async work rejects into `next`; once the router is closing, a 503. */
+function route(streams: OpenStreams, handle: (req: Request, res: Response) => Promise<void>, name: string): RequestHandler {
+  const handler: RequestHandler = (req, res, next) => {
+    if (streams.closing) next(shuttingDown());
+    else handle(req, res).catch(next);
+  };
+  return Object.defineProperty(handler, 'name', { value: name });
+}
+

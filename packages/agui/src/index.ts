@@ -1,0 +1,12 @@
+export { aguiStream } from './agui-stream';
+export type { AguiRouter } from './agui-stream';
+export type { AguiStreamOptions } from './options';
+export { AguiError } from './agui-error';
+export type { AguiErrorCode } from './agui-error';
+export type { AguiDialect, AguiEvent } from './agui-event';
+export { AguiTranslator } from './agui-translator';
+export type { EchoIds } from './agui-translator';
+export { simpleEvent } from './simple-dialect';
+export type { SimpleEvent } from './simple-dialect';
+export { parseRunAgentInput } from './run-agent-input';
+export type { ParsedRunAgentInput } from './run-agent-input';

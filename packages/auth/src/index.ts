@@ -1,0 +1,13 @@
+export { apiKeyAuth } from './api-key-auth';
+export type { ApiKeyAuthOptions } from './api-key-auth';
+export { jwtAuth } from './jwt-auth';
+export type { JwtAuthOptions } from './jwt-auth';
+export { ApiKeyStrategy } from './api-key-strategy';
+export type { ApiKey, ApiKeyVerify } from './api-key-strategy';
+export { JwtStrategy } from './jwt-strategy';
+export type { JwtVerification } from './jwt-strategy';
+export { BearerStrategy } from './bearer-strategy';
+export { bearerToken } from './bearer-token';
+export { authError } from './auth-error';
+export type { AuthErrorCode } from './auth-error';
+export type { Principal } from './principal';

@@ -1,0 +1,3 @@
+export { createRedisBroker } from './redis-broker';
+export type { RedisBrokerOptions } from './options';
+export type { RedisClient } from './connections';

@@ -1,0 +1,33 @@
+/**
+ * The memory broker's claims: key → deadline. Lapsed claims are swept as new ones come in, a
+ * bounded amount of work each time, so the map holds about as many keys as were claimed within
+ * one TTL.
+ */
+export class MemoryClaims {
+  private readonly deadlines = new Map<string, number>();
+
+  claim(key: string, now: number, ttl: number): boolean {
+    this.sweep(now, 8);
+    const deadline = this.deadlines.get(key);
+    if (deadline !== undefined && deadline > now) return false;
+    this.deadlines.delete(key);
+    this.deadlines.set(key, now + ttl);
+    return true;
+  }
+
+  release(key: string): void {
+    this.deadlines.delete(key);
+  }
+
+  clear(): void {
+    this.deadlines.clear();
+  }
+
+  /** Drops up to `budget` lapsed claims from the oldest end (the map keeps insertion order). */
+  private sweep(now: number, budget: number): void {
+    for (const [key, deadline] of this.deadlines) {
+      if (budget-- <= 0) return;
+      if (deadline <= now) this.deadlines.delete(key);
+    }
+  }
+}

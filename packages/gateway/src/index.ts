@@ -1,0 +1,11 @@
+export { createGateway } from './create-gateway';
+export type { CreateGatewayOptions, Gateway } from './create-gateway';
+export { gatewayNotFound } from './not-found';
+export { createWorker } from './create-worker';
+export type { ConfiguredWorker, CreateWorkerOptions } from './create-worker';
+export { checkGatewayConfig } from './gateway-config';
+export type { GatewayConfig, RedisBrokerSection, WorkerSection } from './gateway-config';
+export { loadConfigFile } from './load-config';
+export { applyEnv } from './env-overrides';
+export { FEATURE_NAMES } from './feature';
+export type { Feature, FeatureContext, FeatureName, MountedFeature } from './feature';

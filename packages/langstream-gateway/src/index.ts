@@ -1,0 +1,16 @@
+export { langstreamGateway } from './langstream-gateway';
+export type { LangStreamGateway } from './langstream-gateway';
+export type { ApplicationOptions, LangStreamGatewayOptions, TenantOptions, TestAuthOptions } from './options';
+export { parseManifest } from './parse-manifest';
+export { readManifest } from './read-manifest';
+export type { ChatOptions, GatewayAuthentication, GatewayDefinition, GatewayType, KeyValueComparison, Manifest, ServiceOptions } from './manifest';
+export { LangStreamGatewayError } from './langstream-error';
+export type { LangStreamErrorCode } from './langstream-error';
+export type { AuthProvider, AuthProviderFactory, AuthRequest, AuthResult } from './auth-provider';
+export { githubAuthProvider } from './github-auth-provider';
+export { googleAuthProvider } from './google-auth-provider';
+export { httpAuthProvider } from './http-auth-provider';
+export { jwtAuthProvider } from './jwt-auth-provider';
+export { testPrincipal } from './test-principal';
+export { SERVICE_REQUEST_ID_HEADER } from './service-gateway';
+export type { WebSocketLike } from './outbound';
