@@ -1,12 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Broker, BrokerRecord } from '@agentway/broker';
 import { channels, type Logger } from '@agentway/observability';
-import type { Agent, AgentOutput, AgentResult, PrincipalLike, RunInput } from './agent';
+import type { Agent, AgentOutput, AgentResult, PrincipalLike, RunContext, RunInput } from './agent';
 import { OrderedPublisher } from './ordered-publisher';
 import { RunAbort, abortInfo } from './run-abort';
 import type { TerminalRunEvent } from './run-event';
 import type { RunDeadlines } from './run-deadlines';
 import { RunEventBuilder } from './run-event-builder';
+import { ABORTED, type RunStopper } from './run-stopper';
 import { runTopic } from './topics';
 
 /** A run as handed to whoever executes it (this process, or a worker through the broker). */
@@ -20,27 +21,36 @@ export interface RunRequest {
 
 export interface ExecuteOptions {
   broker: Broker;
-  /** The run's controller: aborting it cancels the run (its reason, a `RunAbort`, gives the code). Its signal is the agent's. */
-  controller: AbortController;
-  /** ms; the run is aborted with code `timeout` after it. */
+  /** Stops the run (its reason, a `RunAbort`, gives the code); the agent's `ctx.signal` is its signal. */
+  stopper: RunStopper;
+  /** ms; the run is stopped with code `timeout` after it. */
   runTimeout: number;
   /** ms a finished run's events stay readable. */
   finishedRunTtl: number;
-  /**
-   * Keeps the records this execution publishes (up to 10 000): once it ends, `records` holds them
-   * if `wanted` was set by then (`runtime.result()` of a run executing here reads them there).
-   */
-  collect?: { wanted: boolean; records?: Promise<BrokerRecord[]> | undefined };
+  /** What the runtime shares with a run executing in its process (`result()` and `discard()` of it). */
+  local?: LocalRunLink;
   /** The runtime's shared run timeouts (else this run sets a timer of its own). */
   deadlines?: RunDeadlines;
   /** Where a failed run is reported (default: nowhere). */
   logger?: Logger;
 }
 
+/** What the runtime and a run executing in its process share. */
+export interface LocalRunLink {
+  /** Set by `runtime.result()`: once the run ends, `records` holds what it published (up to 10 000 records). */
+  wantRecords: boolean;
+  records?: Promise<BrokerRecord[]> | undefined;
+  /** Set by `runtime.discard()`: the run's topic is dropped as soon as the run ends, not `finishedRunTtl` later. */
+  discarded: boolean;
+  /** Set when the ended run's topic was given its expiry (a `discard()` after that drops the topic itself). */
+  expired: boolean;
+}
+
+/** The ttl (ms) that drops a discarded run's topic: the broker's shortest. */
+export const DISCARDED_RUN_TTL = 1;
+
 /** A run longer than this is read back from the broker by `result()` rather than kept in memory. */
 const KEEP_RECORDS = 10_000;
-
-const ABORTED = Symbol('aborted');
 
 /**
  * Runs an agent and publishes its events on `runs.<runId>` after the `run_started` the caller
@@ -48,51 +58,44 @@ const ABORTED = Symbol('aborted');
  * (the run ends at once, the agent's iterator is told to return) or throws.
  */
 export async function executeRun(agent: Agent, request: RunRequest, options: ExecuteOptions): Promise<TerminalRunEvent> {
-  const { broker, runTimeout, finishedRunTtl } = options;
+  const { broker, runTimeout, finishedRunTtl, stopper, local } = options;
   const topic = runTopic(request.run_id);
   const startedAt = channels.runStart.hasSubscribers || channels.runEnd.hasSubscribers ? Date.now() : -1;
   if (channels.runStart.hasSubscribers) channels.runStart.publish({ runId: request.run_id, agent: request.agent_name });
   let thrown: unknown;
-  const publisher = new OrderedPublisher(broker, topic, 128, options.collect ? KEEP_RECORDS : 0);
-  const { controller } = options;
+  const publisher = new OrderedPublisher(broker, topic, 128, local ? KEEP_RECORDS : 0);
   const timer = options.deadlines ? undefined
-    : setTimeout(() => controller.abort(new RunAbort('timeout', `the run took longer than ${runTimeout} ms`)), runTimeout);
-  const due = options.deadlines?.add(controller);
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    if (controller.signal.aborted) resolve(ABORTED);
-    controller.signal.addEventListener('abort', () => resolve(ABORTED), { once: true });
-  });
+    : setTimeout(() => stopper.stop(new RunAbort('timeout', `the run took longer than ${runTimeout} ms`)), runTimeout);
+  const due = options.deadlines?.add(stopper);
   const builder = new RunEventBuilder(request.run_id);
   let terminal: TerminalRunEvent;
   try {
-    const result = await Promise.race([
-      Promise.resolve().then(() => agent.run(request.input, {
-        runId: request.run_id,
-        threadId: request.thread_id,
-        agentName: agent.name,
-        signal: controller.signal,
-        principal: request.principal,
-      })),
-      aborted,
-    ]);
-    if (result !== ABORTED) {
+    let result: AgentResult | Promise<AgentResult> | typeof ABORTED = agent.run(request.input, new AgentRunContext(request, agent.name, stopper));
+    // An agent stuck before it answers is left behind when the run is stopped.
+    if (isPromise(result)) result = await Promise.race([result, stopper.aborted()]);
+    if (typeof result === 'string') {
+      const event = builder.accept(result);
+      if (event) publisher.push(event);
+    } else if (result !== ABORTED && result !== undefined && !stopper.isStopped) {
       // One race for the whole run (not one per piece): an agent stuck in a step is left behind.
-      const pumping = new Pump(result, builder, publisher, controller.signal);
+      const pumping = new Pump(result, builder, publisher, stopper);
       const done = pumping.run();
       done.catch(() => undefined);
-      if ((await Promise.race([done, aborted])) === ABORTED) pumping.stop();
+      if ((await Promise.race([done, stopper.aborted()])) === ABORTED) pumping.stop();
     }
-    terminal = controller.signal.aborted ? abortEvent(request.run_id, controller.signal.reason) : (builder.completed() as TerminalRunEvent);
+    terminal = stopper.isStopped ? abortEvent(request.run_id, stopper.reason) : (builder.completed() as TerminalRunEvent);
   } catch (err) {
     thrown = err;
-    terminal = controller.signal.aborted ? abortEvent(request.run_id, controller.signal.reason) : errorEvent(request.run_id, err);
+    terminal = stopper.isStopped ? abortEvent(request.run_id, stopper.reason) : errorEvent(request.run_id, err);
   } finally {
     if (timer) clearTimeout(timer);
     due?.();
   }
   terminal = await publishTerminal(publisher, terminal, broker, topic);
-  if (options.collect?.wanted) options.collect.records = publisher.records();
-  await broker.expire(topic, finishedRunTtl).catch(() => undefined);
+  if (local?.wantRecords) local.records = publisher.records();
+  const ttl = local?.discarded ? DISCARDED_RUN_TTL : finishedRunTtl;
+  if (local) local.expired = true;
+  await broker.expire(topic, ttl).catch(() => undefined);
   if (terminal.type === 'run_error' && options.logger) reportFailure(options.logger, request, terminal.error, thrown);
   if (startedAt >= 0 && channels.runEnd.hasSubscribers) {
     channels.runEnd.publish(terminal.type === 'run_completed'
@@ -100,6 +103,31 @@ export async function executeRun(agent: Agent, request: RunRequest, options: Exe
       : { runId: request.run_id, agent: request.agent_name, outcome: 'failed', code: terminal.error.code, duration: Date.now() - startedAt });
   }
   return terminal;
+}
+
+/** The `ctx` an agent gets; its `signal` is made when the agent first reads it. */
+class AgentRunContext implements RunContext {
+  readonly runId: string;
+  readonly threadId: string;
+  readonly agentName: string;
+  readonly principal: PrincipalLike | undefined;
+  readonly #stopper: RunStopper;
+
+  constructor(request: RunRequest, agentName: string, stopper: RunStopper) {
+    this.runId = request.run_id;
+    this.threadId = request.thread_id;
+    this.agentName = agentName;
+    this.principal = request.principal;
+    this.#stopper = stopper;
+  }
+
+  get signal(): AbortSignal {
+    return this.#stopper.signal;
+  }
+}
+
+function isPromise(value: unknown): value is Promise<AgentResult> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /** A run that ended in error: a cancellation or a shutdown is ordinary (debug, info); anything else is a warning. */
@@ -119,17 +147,11 @@ class Pump {
     private readonly result: AgentResult,
     private readonly builder: RunEventBuilder,
     private readonly publisher: OrderedPublisher,
-    private readonly signal: AbortSignal,
+    private readonly stopper: RunStopper,
   ) {}
 
   async run(): Promise<void> {
-    const { result, builder, publisher, signal } = this;
-    if (result === undefined) return;
-    if (typeof result === 'string') {
-      const event = builder.accept(result);
-      if (event) await publisher.push(event);
-      return;
-    }
+    const { result, builder, publisher, stopper } = this;
     const iterable = result as AsyncIterable<AgentOutput> | Iterable<AgentOutput>;
     const iterator = Symbol.asyncIterator in iterable
       ? iterable[Symbol.asyncIterator]()
@@ -141,7 +163,7 @@ class Pump {
     for (;;) {
       const step = await iterator.next();
       // Aborted meanwhile: the run has ended (or is ending) without what comes after.
-      if (signal.aborted || this.stopped) return this.stop();
+      if (stopper.isStopped || this.stopped) return this.stop();
       if (step.done) return;
       const event = builder.accept(step.value);
       const wait = event && publisher.push(event);
@@ -162,7 +184,8 @@ class Pump {
 
 /** Publishes the terminal event after what came before; returns the one that ended the run (`publish_failed` if those failed). */
 async function publishTerminal(publisher: OrderedPublisher, terminal: TerminalRunEvent, broker: Broker, topic: string): Promise<TerminalRunEvent> {
-  await publisher.push(terminal);
+  const wait = publisher.push(terminal);
+  if (wait) await wait;
   try {
     await publisher.flush();
     return terminal;

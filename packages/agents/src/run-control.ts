@@ -1,5 +1,6 @@
 import type { Broker, Subscription } from '@agentway/broker';
 import { RunAbort } from './run-abort';
+import { RunStopper } from './run-stopper';
 import { CONTROL_TOPIC } from './topics';
 
 interface CancelMessage {
@@ -13,7 +14,7 @@ interface CancelMessage {
  * `cancel(runId)` aborts a local run at once, or tells every process through the broker.
  */
 export class RunControl {
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, RunStopper>();
   private subscription: Subscription<CancelMessage> | undefined;
   private listening: Promise<void> | undefined;
   private listens = false;
@@ -25,11 +26,11 @@ export class RunControl {
     return this.listens ? undefined : this.listen();
   }
 
-  /** Registers a run executing here (after `ready()`); its controller aborts when it is cancelled from anywhere. */
-  track(runId: string): AbortController {
-    const controller = new AbortController();
-    this.running.set(runId, controller);
-    return controller;
+  /** Registers a run executing here (after `ready()`); its stopper stops it when it is cancelled from anywhere. */
+  track(runId: string): RunStopper {
+    const stopper = new RunStopper();
+    this.running.set(runId, stopper);
+    return stopper;
   }
 
   untrack(runId: string): void {
@@ -41,14 +42,14 @@ export class RunControl {
   }
 
   abortAll(reason: RunAbort): void {
-    for (const controller of this.running.values()) controller.abort(reason);
+    for (const stopper of this.running.values()) stopper.stop(reason);
   }
 
   /** Cancels a run executing anywhere. */
   async cancel(runId: string, reason = 'the run was cancelled'): Promise<void> {
     const local = this.running.get(runId);
     if (local) {
-      local.abort(new RunAbort('cancelled', reason));
+      local.stop(new RunAbort('cancelled', reason));
       return;
     }
     await this.broker.publish<CancelMessage>(CONTROL_TOPIC, { key: runId, value: { type: 'cancel', run_id: runId, reason } });
@@ -62,7 +63,7 @@ export class RunControl {
       this.listens = true;
       void (async () => {
         for await (const { value } of subscription) {
-          if (value?.type === 'cancel') this.running.get(value.run_id)?.abort(new RunAbort('cancelled', value.reason ?? 'the run was cancelled'));
+          if (value?.type === 'cancel') this.running.get(value.run_id)?.stop(new RunAbort('cancelled', value.reason ?? 'the run was cancelled'));
         }
       })().catch(() => undefined);
     })();

@@ -1,4 +1,5 @@
 import { RunAbort } from './run-abort';
+import type { RunStopper } from './run-stopper';
 
 /**
  * The run timeouts of one runtime on one timer. Every run gets the same timeout, so deadlines
@@ -8,20 +9,20 @@ import { RunAbort } from './run-abort';
  * is unref'd, not re-armed, when none is left) and aborts each late run with `RunAbort('timeout')`.
  */
 export class RunDeadlines {
-  private readonly runs = new Map<AbortController, number>();
+  private readonly runs = new Map<RunStopper, number>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
 
   constructor(private readonly timeout: number) {}
 
-  /** Aborts `controller` with code `timeout` unless `done()` is called within the timeout. */
-  add(controller: AbortController): () => void {
+  /** Stops the run with code `timeout` unless the returned `done()` is called within the timeout. */
+  add(stopper: RunStopper): () => void {
     const at = Date.now() + this.timeout;
-    this.runs.set(controller, at);
+    this.runs.set(stopper, at);
     if (!this.timer) this.arm(at);
     else if (this.runs.size === 1) this.timer.ref();
     return () => {
-      this.runs.delete(controller);
+      this.runs.delete(stopper);
       // No run left: the timer stays (re-arming it for every run costs more) but no longer keeps the process alive.
       if (this.runs.size === 0) this.timer?.unref();
     };
@@ -42,13 +43,13 @@ export class RunDeadlines {
     this.timer = undefined;
     if (this.runs.size === 0) return;
     const now = Date.now();
-    for (const [controller, at] of this.runs) {
+    for (const [stopper, at] of this.runs) {
       if (at > now) {
         this.arm(at);
         return;
       }
-      this.runs.delete(controller);
-      controller.abort(new RunAbort('timeout', `the run took longer than ${this.timeout} ms`));
+      this.runs.delete(stopper);
+      stopper.stop(new RunAbort('timeout', `the run took longer than ${this.timeout} ms`));
     }
   };
 }

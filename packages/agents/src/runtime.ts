@@ -3,7 +3,7 @@ import type { Broker, BrokerRecord } from '@agentway/broker';
 import type { PrincipalLike, RunInput } from './agent';
 import { AgentsError } from './agents-error';
 import type { AgentSet } from './define-agent';
-import { executeRun, type RunRequest } from './execute-run';
+import { DISCARDED_RUN_TTL, executeRun, type LocalRunLink, type RunRequest } from './execute-run';
 import { readError, readRun, subscribeRun, type ReadRunOptions } from './read-run';
 import { RunAbort } from './run-abort';
 import { RunControl } from './run-control';
@@ -52,6 +52,12 @@ export interface Runtime {
   events(runId: string, options?: ReadRunOptions): AsyncGenerator<RunEventRecord>;
   /** Waits for the run to end and gathers its events. */
   result(runId: string, options?: Pick<ReadRunOptions, 'signal'>): Promise<RunResult>;
+  /**
+   * Drops a run's events once it has ended, rather than `finishedRunTtl` after: for a view whose
+   * client was the run's only reader and has had its answer (an OpenAI completion). A run still
+   * executing here is dropped when it ends; one executing elsewhere, or unknown, is left alone.
+   */
+  discard(runId: string): Promise<void>;
   /** Cancels a run wherever it executes: its agent's signal aborts and it ends with `run_error` `cancelled`. */
   cancel(runId: string, reason?: string): Promise<void>;
   /** Aborts the runs executing here (`worker_shutdown`) and stops listening; the broker stays open. */
@@ -76,8 +82,10 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
       throw new AgentsError('ERR_AGENTS_UNKNOWN_AGENT', `no agent "${agentName}"; the agents are: ${agents.names.join(', ')}`);
     }
     const input = checkRunInput(startOptions.input);
-    const runId = startOptions.runId ?? `run_${randomUUID()}`;
-    const threadId = startOptions.threadId ?? `thread_${randomUUID()}`;
+    // One uuid names both when neither is given: a run's default thread is its own.
+    const uuid = startOptions.runId === undefined || startOptions.threadId === undefined ? randomUUID() : '';
+    const runId = startOptions.runId ?? `run_${uuid}`;
+    const threadId = startOptions.threadId ?? `thread_${uuid}`;
     if ((startOptions.runId !== undefined && !isValidRunId(runId)) || (startOptions.threadId !== undefined && !isValidRunId(threadId))) {
       throw new AgentsError('ERR_AGENTS_INVALID_INPUT', 'run and thread ids are 1–128 letters, digits, ".", "_", ":" or "-"');
     }
@@ -100,12 +108,12 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
     } else {
       const ready = control.ready();
       if (ready) await ready;
-      const controller = control.track(runId);
-      const collect: LocalRun['collect'] = { wanted: false };
+      const stopper = control.track(runId);
+      const link: LocalRunLink = { wantRecords: false, discarded: false, expired: false };
       const executed = executeRun(agent, request, {
-        broker, runTimeout: config.runTimeout, finishedRunTtl: config.finishedRunTtl, controller, collect, deadlines, logger: config.logger,
+        broker, runTimeout: config.runTimeout, finishedRunTtl: config.finishedRunTtl, stopper, local: link, deadlines, logger: config.logger,
       });
-      locals.set(runId, { started: record as BrokerRecord<RunEvent>, executed, collect });
+      locals.set(runId, { started: record as BrokerRecord<RunEvent>, executed, link });
       const execution = executed
         .catch(() => undefined)
         .finally(() => {
@@ -122,8 +130,8 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
     // A run executing here: its events are the records it published, no need to read them back.
     const local = readOptions.signal ? undefined : locals.get(runId);
     if (local) {
-      local.collect.wanted = true;
-      const published = await local.executed.then(() => local.collect.records, () => undefined).catch(() => undefined);
+      local.link.wantRecords = true;
+      const published = await local.executed.then(() => local.link.records, () => undefined).catch(() => undefined);
       const gathered = published && gather([local.started, ...published].map((r) => r.value as RunEvent));
       if (gathered) return gathered;
     }
@@ -140,6 +148,17 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
       await subscription.close();
     }
     throw new AgentsError('ERR_AGENTS_CLOSED', `stopped reading run "${runId}" before it ended`);
+  }
+
+  async function discard(runId: string): Promise<void> {
+    const local = locals.get(runId);
+    if (local && !local.link.expired) {
+      local.link.discarded = true;
+      return;
+    }
+    const topic = runTopic(runId);
+    const last = local ? undefined : (await broker.describe<RunEvent>(topic))?.last;
+    if (local || (last && isTerminal(last.value))) await broker.expire(topic, DISCARDED_RUN_TTL);
   }
 
   async function cancel(runId: string, reason = 'the run was cancelled'): Promise<void> {
@@ -169,6 +188,7 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
     start,
     events: (runId, readOptions) => readRun(broker, runId, readOptions),
     result,
+    discard,
     cancel,
     async close() {
       if (closed) return;
@@ -198,7 +218,7 @@ function gather(events: RunEvent[]): RunResult | undefined {
 interface LocalRun {
   readonly started: BrokerRecord<RunEvent>;
   readonly executed: Promise<unknown>;
-  readonly collect: { wanted: boolean; records?: Promise<BrokerRecord[]> | undefined };
+  readonly link: LocalRunLink;
 }
 
 async function endsWithin(watch: AsyncIterable<{ value: RunEvent }> & { next(): Promise<{ value: RunEvent } | undefined> }, ms: number) {

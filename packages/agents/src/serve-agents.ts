@@ -79,9 +79,9 @@ export function serveAgents(options: Readonly<ServeAgentsOptions>): AgentWorker 
     const keepAlive = setInterval(() => void subscription.extend(record).catch(() => undefined), ackTimeout / 3);
     const ready = control.ready();
     if (ready) await ready;
-    const controller = control.track(request.run_id);
+    const stopper = control.track(request.run_id);
     try {
-      await executeRun(agent, request, { ...runOptions, controller });
+      await executeRun(agent, request, { ...runOptions, stopper });
     } finally {
       clearInterval(keepAlive);
       control.untrack(request.run_id);

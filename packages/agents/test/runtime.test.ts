@@ -263,6 +263,57 @@ describe('createRuntime()', () => {
     });
   });
 
+  describe('discard()', () => {
+    /** Resolves once the run's topic is gone (false if it is still there after `ms`). */
+    async function goneWithin(topic: string, ms: number): Promise<boolean> {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        if ((await broker.describe(topic)) === undefined) return true;
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      return (await broker.describe(topic)) === undefined;
+    }
+
+    it('should drop a finished run\'s events at once, though finishedRunTtl is long', async () => {
+      runtime = createRuntime({ broker, agents: [echoAgent()] });
+      const run = await runtime.start({ input: ask('x y') });
+      assert.equal((await runtime.result(run.runId)).output, 'x y');
+      await runtime.discard(run.runId);
+      assert.equal(await goneWithin(run.topic, 200), true);
+      await assert.rejects(runtime.result(run.runId), { code: 'ERR_AGENTS_RUN_NOT_FOUND' });
+    });
+
+    it('should drop a run executing here when it ends, not before', async () => {
+      const go = deferred();
+      runtime = createRuntime({ broker, agents: [defineAgent({ name: 'gated', async *run() { yield 'a'; await go.promise; yield 'b'; } })] });
+      const run = await runtime.start({ input: ask('x') });
+      await runtime.discard(run.runId);
+      assert.equal(await goneWithin(run.topic, 30), false);
+      go.resolve();
+      assert.equal((await runtime.result(run.runId)).output, 'ab');
+      assert.equal(await goneWithin(run.topic, 200), true);
+    });
+
+    it('should leave alone a run executing in another runtime, and a run that does not exist', async () => {
+      const go = deferred();
+      runtime = createRuntime({ broker, agents: [defineAgent({ name: 'gated', async *run() { await go.promise; yield 'done'; } })] });
+      const elsewhere = createRuntime({ broker, agents: [echoAgent()] });
+      try {
+        const run = await runtime.start({ input: ask('x') });
+        await elsewhere.discard(run.runId);
+        await elsewhere.discard('run_nobody');
+        assert.equal(await goneWithin(run.topic, 30), false);
+        go.resolve();
+        assert.equal((await elsewhere.result(run.runId)).output, 'done');
+        assert.equal(await goneWithin(run.topic, 30), false);
+        await elsewhere.discard(run.runId);
+        assert.equal(await goneWithin(run.topic, 200), true);
+      } finally {
+        await elsewhere.close();
+      }
+    });
+  });
+
   describe('start()', () => {
     it('should refuse an unknown agent, listing the agents', async () => {
       runtime = createRuntime({ broker, agents: [echoAgent(), clockAgent()] });

@@ -36,7 +36,7 @@ export function createMemoryBroker(options: Readonly<MemoryBrokerOptions> = {}):
   let lastRetention: { given: Retention; maxLength?: number; maxAge?: number; merged: Retention } | undefined;
   let incarnations = 0;
   let closed = false;
-  const expiries = new ExpiryQueue((t) => {
+  const expiries = new ExpiryQueue<MemoryTopic>((t) => {
     if (topics.get(t.name) !== t) return;
     if (t.subscribers > 0) t.reset(++incarnations);
     else topics.delete(t.name);

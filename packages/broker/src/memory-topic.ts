@@ -18,6 +18,8 @@ export class MemoryTopic {
   retention: Retention;
   /** When the topic expires (ms since the epoch), if `expire()` was called. */
   expiresAt: number | undefined;
+  /** Its place in the broker's expiry queue (-1: not queued). */
+  expiryIndex = -1;
   private groupMap: Map<string, MemoryGroup> | undefined;
   private records: BrokerRecord[] = [];
   private head = 0;

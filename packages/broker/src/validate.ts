@@ -6,20 +6,29 @@ import type { PublishMessage, SubscribeOptions, Retention, Position } from './br
  * with the same codes (and the conformance suite can hold them to it).
  */
 
-const CONTROL = /[\s\u0000-\u001f\u007f]/;
+const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
 
-/** Topic names seen valid lately: a run's topic is checked by every call about it. */
-const validTopics = new Set<string>();
+/** The topic checked last: the calls about one run's topic come in a row. */
+let lastValid = '';
 
 export function checkTopic(topic: unknown): string {
-  if (validTopics.has(topic as string)) return topic as string;
-  if (typeof topic !== 'string' || topic.length === 0 || topic.length > 512 || CONTROL.test(topic)) {
+  if (topic === lastValid) return topic;
+  if (typeof topic !== 'string' || topic.length === 0 || topic.length > 512 || !plainTopicName(topic)) {
     throw new BrokerError('ERR_BROKER_INVALID_TOPIC',
       `topic must be a non-empty string of at most 512 characters without spaces or control characters, got ${JSON.stringify(topic)}`);
   }
-  if (validTopics.size >= 4096) validTopics.clear();
-  validTopics.add(topic);
+  lastValid = topic;
   return topic;
+}
+
+/** No space or control character (`\s`, U+0000–U+001F, U+007F): a loop over ASCII, the regular expression beyond. */
+function plainTopicName(topic: string): boolean {
+  for (let i = 0; i < topic.length; i++) {
+    const c = topic.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) return false;
+    if (c >= 0x80 && SPACE_OR_CONTROL.test(topic[i]!)) return false;
+  }
+  return true;
 }
 
 const NO_HEADERS: Record<string, string> = Object.freeze({}) as Record<string, string>;

@@ -68,4 +68,75 @@ describe('createMemoryBroker()', () => {
       }
     });
   });
+
+  describe('with expire() called again', () => {
+    let clock: ReturnType<typeof FakeTimers.install>;
+    beforeEach(() => {
+      clock = FakeTimers.install({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    });
+    afterEach(() => clock.uninstall());
+
+    it('should move a topic\'s expiry earlier or later, keeping only the last ttl', async () => {
+      const broker = createMemoryBroker();
+      await broker.publish('sooner', { value: 1 });
+      await broker.publish('later', { value: 1 });
+      await broker.expire('sooner', 60_000);
+      await broker.expire('sooner', 10);
+      await broker.expire('later', 10);
+      await broker.expire('later', 60_000);
+      clock.tick(10);
+      assert.equal(await broker.describe('sooner'), undefined);
+      assert.equal((await broker.describe('later'))?.length, 1);
+      clock.tick(59_989);
+      assert.equal((await broker.describe('later'))?.length, 1);
+      clock.tick(1);
+      assert.equal(await broker.describe('later'), undefined);
+      await broker.close();
+    });
+
+    it('should free a topic expired early at once, not when its earlier ttl would have run out', async () => {
+      const broker = createMemoryBroker();
+      const measure = () => {
+        global.gc!();
+        return process.memoryUsage().heapUsed;
+      };
+      const before = measure();
+      for (let i = 0; i < 200; i++) {
+        await broker.publish(`big${i}`, { value: Array.from({ length: 12_500 }, (_, j) => i + j) });
+        await broker.expire(`big${i}`, 60 * 60_000);
+        await broker.expire(`big${i}`, 1);
+      }
+      const held = measure() - before;
+      clock.tick(1);
+      const after = measure() - before;
+      assert.ok(held > 15e6, `200 × 100 kB held: ${(held / 1e6).toFixed(1)} MB`);
+      assert.ok(after < 2e6, `still held after the early expiry: ${(after / 1e6).toFixed(1)} MB`);
+      await broker.close();
+    });
+
+    it('should expire many topics each at its own deadline, whatever the order they were set and moved in', async () => {
+      const broker = createMemoryBroker();
+      // Deadlines 1..300 ms in a scrambled order, a third of them moved once after being set.
+      const deadlines = new Map<string, number>();
+      for (let i = 0; i < 300; i++) {
+        const name = `t${i}`;
+        await broker.publish(name, { value: i });
+        const first = ((i * 7919) % 300) + 1;
+        await broker.expire(name, first);
+        deadlines.set(name, first);
+        if (i % 3 === 0) {
+          const moved = ((i * 104_729) % 300) + 1;
+          await broker.expire(name, moved);
+          deadlines.set(name, moved);
+        }
+      }
+      for (let now = 0; now <= 301; now++) {
+        for (const [name, at] of deadlines) {
+          assert.equal((await broker.describe(name)) === undefined, at <= now, `${name} (deadline ${at} ms) at ${now} ms`);
+        }
+        clock.tick(1);
+      }
+      await broker.close();
+    });
+  });
 });

@@ -3,7 +3,7 @@ import { streamChat } from './chat-stream';
 import { parseChatRequest, type ChatRequest } from './chat-request';
 import { answerError, sendError } from './error-envelope';
 import { sendJson } from './send-json';
-import { idFor, runFailed, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
+import { endRun, idFor, runFailed, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
 import { usageOf } from './usage';
 
 /** An assistant tool call as the client gets it. */
@@ -30,6 +30,8 @@ async function serve(services: RunServices, req: Request, res: Response): Promis
   } catch (err) {
     if (!res.headersSent) res.setHeader('x-should-retry', 'false');
     throw err;
+  } finally {
+    endRun(services, run);
   }
 }
 

@@ -44,6 +44,7 @@ export function openaiCompat(options: Readonly<OpenAICompatOptions>): OpenAIComp
     heartbeat: config.heartbeat,
     inFlight,
     logger: config.logger,
+    keepFinishedRuns: config.keepFinishedRuns,
   });
   const json = express.json({ limit: config.limit, type: () => true });
   const router = express.Router();

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { createMemoryBroker, type Broker } from '@agentway/broker';
 import { createRuntime, type Agent, type PrincipalLike, type Runtime } from '@agentway/agents';
 import { loggerOption, silentLogger, type Logger } from '@agentway/observability';
-import { anyOf, checkOptions, func, number, OptionError, satisfies, string } from '@agentway/options';
+import { anyOf, boolean, checkOptions, func, number, OptionError, satisfies, string } from '@agentway/options';
 
 /** The options of `openaiCompat()`: `runtime` or `agents` (and `broker`), the rest optional. */
 export interface OpenAICompatOptions {
@@ -30,6 +30,12 @@ export interface OpenAICompatOptions {
   heartbeat?: number;
   /** Where failed streams and clients leaving are reported (pino-compatible; a request's `req.log` first). Default: silent. */
   logger?: Logger;
+  /**
+   * Leave each run's events on the broker for the runtime's `finishedRunTtl` once it has been
+   * answered (to read it from another view, such as AG-UI's `GET /agui/ws?run_id=`). Default
+   * `false`: no OpenAI client can ask for a run again, so its events are dropped with the answer.
+   */
+  keepFinishedRuns?: boolean;
 }
 
 /** The options, checked once and frozen. */
@@ -48,10 +54,11 @@ export interface OpenAICompatConfig {
   readonly retryAfter: number;
   readonly heartbeat: number;
   readonly logger: Logger;
+  readonly keepFinishedRuns: boolean;
 }
 
 const isRuntime = (v: unknown): v is Runtime => typeof v === 'object' && v !== null
-  && ['start', 'events', 'result', 'cancel'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function')
+  && ['start', 'events', 'result', 'discard', 'cancel'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function')
   && typeof (v as Runtime).agents?.get === 'function';
 const isBroker = (v: unknown): v is Broker => typeof v === 'object' && v !== null
   && ['publish', 'subscribe', 'describe', 'expire', 'close'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function');
@@ -74,6 +81,7 @@ export function resolveOptions(options: Readonly<OpenAICompatOptions>): OpenAICo
     retryAfter: number({ min: 0, integer: true }),
     heartbeat: number({ min: 0 }),
     logger: loggerOption,
+    keepFinishedRuns: boolean(),
   });
   if ((given.runtime === undefined) === (given.agents === undefined)) {
     throw new OptionError('openai-compat', given.runtime ? 'ERR_OPENAI_COMPAT_INVALID_OPTION' : 'ERR_OPENAI_COMPAT_MISSING_OPTION', 'runtime',
@@ -98,5 +106,6 @@ export function resolveOptions(options: Readonly<OpenAICompatOptions>): OpenAICo
     retryAfter: given.retryAfter ?? 1,
     heartbeat: given.heartbeat ?? 15_000,
     logger: given.logger ?? silentLogger,
+    keepFinishedRuns: given.keepFinishedRuns ?? false,
   });
 }

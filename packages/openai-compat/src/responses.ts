@@ -7,7 +7,7 @@ import { ResponseAssembler } from './response-assembler';
 import { parseResponsesRequest, type ResponsesRequest } from './responses-request';
 import { SseWriter } from '@agentway/sse';
 import { streamHeaders } from './request-id';
-import { idFor, runFailed, SHUTDOWN_ERROR, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
+import { endRun, idFor, runFailed, SHUTDOWN_ERROR, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
 import { usageOf } from './usage';
 
 /** `POST /responses`: a `response` object, or its events over SSE when `body.stream` is true. */
@@ -28,6 +28,8 @@ async function serve(services: RunServices, req: Request, res: Response): Promis
   } catch (err) {
     if (!res.headersSent) res.setHeader('x-should-retry', 'false');
     throw err;
+  } finally {
+    endRun(services, run);
   }
 }
 

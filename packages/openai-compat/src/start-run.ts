@@ -16,6 +16,8 @@ export interface RunServices {
   /** The requests being answered, wound up by `close()`. */
   readonly inFlight: InFlight;
   readonly logger: Logger;
+  /** Leave answered runs on the broker (else they are discarded once answered). */
+  readonly keepFinishedRuns: boolean;
 }
 
 /**
@@ -78,6 +80,7 @@ export async function startRun(services: RunServices, req: Request, res: Respons
   if (run.left) {
     startSettled();
     void cancel(services.runtime, run.runId, 'the client closed the connection');
+    endRun(services, run);
     return undefined;
   }
   if (run.closing) {
@@ -87,6 +90,16 @@ export async function startRun(services: RunServices, req: Request, res: Respons
   }
   startSettled();
   return run;
+}
+
+/**
+ * The request is over (answered, failed, or left): unless told to keep them, the run's events go
+ * once the run has ended, since no OpenAI client can ask for them again. Kept, every finished run
+ * would stay in memory (or Redis) for the runtime's `finishedRunTtl`: at a few thousand requests a
+ * second, gigabytes, and a garbage collector busy copying them.
+ */
+export function endRun(services: RunServices, run: StartedRun): void {
+  if (!services.keepFinishedRuns) services.runtime.discard(run.runId).catch(() => undefined);
 }
 
 function cancel(runtime: Runtime, runId: string, reason: string): Promise<void> {
