@@ -39,7 +39,7 @@ export interface ExecuteOptions {
 export interface LocalRunLink {
   /** Set by `runtime.result()`: once the run ends, `records` holds what it published (up to 10 000 records). */
   wantRecords: boolean;
-  records?: Promise<BrokerRecord[]> | undefined;
+  records?: readonly BrokerRecord[] | Promise<BrokerRecord[]> | undefined;
   /** Set by `runtime.discard()`: the run's topic is dropped as soon as the run ends, not `finishedRunTtl` later. */
   discarded: boolean;
   /** Set when the ended run's topic was given its expiry (a `discard()` after that drops the topic itself). */

@@ -11,8 +11,8 @@ export class OrderedPublisher {
   private failed = false;
   /** Every publish, in order, while `keep` allows (see `records()`). */
   private kept: Promise<BrokerRecord>[] | undefined;
-  /** What `flush()` saw settle, when that was every publish (nothing was waited for earlier). */
-  private settled: PromiseSettledResult<BrokerRecord>[] | undefined;
+  /** What `flush()` saw published, when that was every publish (nothing was waited for earlier). */
+  private published: BrokerRecord[] | undefined;
   private throttled = false;
   first: Promise<BrokerRecord> | undefined;
 
@@ -52,16 +52,17 @@ export class OrderedPublisher {
   };
 
   /** After `flush()`: every record published, in order — unless one failed or there were more than `keep`. */
-  records(): Promise<BrokerRecord[]> | undefined {
+  records(): readonly BrokerRecord[] | Promise<BrokerRecord[]> | undefined {
     if (this.failed || !this.kept) return undefined;
-    const settled = this.settled;
-    return settled ? Promise.resolve(settled.map((s) => (s as PromiseFulfilledResult<BrokerRecord>).value)) : Promise.all(this.kept);
+    return this.published ?? Promise.all(this.kept);
   }
 
-  /** Waits for everything pushed; throws the first failure, if any. */
+  /** Waits for everything pushed (all of it, even after a failure); throws the first failure, if any. */
   async flush(): Promise<void> {
-    const settled = await Promise.allSettled(this.inFlight.splice(0) as Promise<BrokerRecord>[]);
-    if (this.kept && !this.throttled) this.settled = settled;
+    const pending = this.inFlight.splice(0) as Promise<BrokerRecord>[];
+    const published = await Promise.all(pending).catch(() => undefined);
+    if (!published) await Promise.allSettled(pending);
+    else if (this.kept && !this.throttled) this.published = published;
     if (this.failed) throw this.failure;
   }
 }

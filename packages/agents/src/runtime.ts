@@ -114,13 +114,12 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
         broker, runTimeout: config.runTimeout, finishedRunTtl: config.finishedRunTtl, stopper, local: link, deadlines, logger: config.logger,
       });
       locals.set(runId, { started: record as BrokerRecord<RunEvent>, executed, link });
-      const execution = executed
-        .catch(() => undefined)
-        .finally(() => {
-          control.untrack(runId);
-          locals.delete(runId);
-          executing.delete(execution);
-        });
+      const ended = () => {
+        control.untrack(runId);
+        locals.delete(runId);
+        executing.delete(execution);
+      };
+      const execution: Promise<void> = executed.then(ended, ended);
       executing.add(execution);
     }
     return Object.freeze({ runId, threadId, agentName, topic, offset: record.offset });
@@ -131,8 +130,10 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
     const local = readOptions.signal ? undefined : locals.get(runId);
     if (local) {
       local.link.wantRecords = true;
-      const published = await local.executed.then(() => local.link.records, () => undefined).catch(() => undefined);
-      const gathered = published && gather([local.started, ...published].map((r) => r.value as RunEvent));
+      const ok = await local.executed.then(() => true, () => false);
+      const records = ok ? local.link.records : undefined;
+      const published = records instanceof Promise ? await records.catch(() => undefined) : records;
+      const gathered = published && gather(eventsOf(local.started, published));
       if (gathered) return gathered;
     }
     const events: RunEvent[] = [];
@@ -199,6 +200,14 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
       await control.close();
     },
   };
+}
+
+/** The events of the `run_started` record and the records published after it. */
+function eventsOf(started: BrokerRecord<RunEvent>, published: readonly BrokerRecord[]): RunEvent[] {
+  const events = new Array<RunEvent>(published.length + 1);
+  events[0] = started.value;
+  for (let i = 0; i < published.length; i++) events[i + 1] = published[i]!.value as RunEvent;
+  return events;
 }
 
 /** The result of a run's events, up to its terminal event (`undefined` without one). */
