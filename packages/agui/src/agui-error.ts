@@ -10,7 +10,9 @@ export type AguiErrorCode =
   | 'ERR_AGUI_MISSING_RUN_ID'
   | 'ERR_AGUI_RUN_NOT_FOUND'
   | 'ERR_AGUI_INVALID_LAST_EVENT_ID'
-  | 'ERR_AGUI_SHUTTING_DOWN';
+  | 'ERR_AGUI_SHUTTING_DOWN'
+  | 'ERR_AGUI_NOT_FOUND'
+  | 'ERR_AGUI_METHOD_NOT_ALLOWED';
 
 /**
  * A request `aguiStream()` refuses before streaming: answered as JSON `{ error: { code, message } }`

@@ -1,5 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Runtime } from '@agentway/agents';
+import { AguiError } from './agui-error';
 import { aguiErrorHandler } from './error-handler';
 import { getStream } from './get-stream';
 import { OpenStreams, shuttingDown } from './open-streams';
@@ -42,6 +43,10 @@ export function aguiStream(options: Readonly<AguiStreamOptions>): AguiRouter {
   router.post('/agui/runs', ...before, json, post);
   router.post('/agui/runs/:agent', ...before, json, post);
   router.get('/agui/ws', ...before, route(streams, (req, res) => getStream(config, feeds, req, res), 'aguiStreamRun'));
+  // Everything else under /agui is answered here, in the same JSON shape, not by the app's HTML 404.
+  router.all(['/agui/runs', '/agui/runs/:agent'], methodNotAllowed('POST'));
+  router.all('/agui/ws', methodNotAllowed('GET, HEAD'));
+  router.use('/agui', notFound);
   router.use(aguiErrorHandler);
   let closing: Promise<void> | undefined;
   return Object.assign(router, {
@@ -58,6 +63,22 @@ export function aguiStream(options: Readonly<AguiStreamOptions>): AguiRouter {
     },
   });
 }
+
+/** 405 with `Allow` for a known path asked with another method (and 204 with `Allow` for OPTIONS). */
+function methodNotAllowed(allow: string): RequestHandler {
+  return function aguiMethodNotAllowed(req, res, next) {
+    res.setHeader('Allow', allow);
+    // What Express answers itself when no handler takes OPTIONS (a CORS middleware before this one answers preflights).
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next(new AguiError(405, 'ERR_AGUI_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.baseUrl}${req.path}; use ${allow.replace(', HEAD', '')}`));
+  };
+}
+
+/** 404 for a path under /agui that is none of the router's. */
+const notFound: RequestHandler = function aguiNotFound(req, _res, next) {
+  next(new AguiError(404, 'ERR_AGUI_NOT_FOUND',
+    `no AG-UI route ${req.method} ${req.originalUrl.split('?')[0]}; the routes are POST /agui/runs, POST /agui/runs/:agent and GET /agui/ws?run_id=…`));
+};
 
 /** A named, synchronous handler whose async work rejects into `next`; once the router is closing, a 503. */
 function route(streams: OpenStreams, handle: (req: Request, res: Response) => Promise<void>, name: string): RequestHandler {
