@@ -130,7 +130,12 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
     const local = readOptions.signal ? undefined : locals.get(runId);
     if (local) {
       local.link.wantRecords = true;
-      const ok = await local.executed.then(() => true, () => false);
+      let ok = true;
+      try {
+        await local.executed;
+      } catch {
+        ok = false; // read back from the broker below
+      }
       const records = ok ? local.link.records : undefined;
       const published = records instanceof Promise ? await records.catch(() => undefined) : records;
       const gathered = published && gather(eventsOf(local.started, published));
@@ -151,15 +156,19 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
     throw new AgentsError('ERR_AGENTS_CLOSED', `stopped reading run "${runId}" before it ended`);
   }
 
-  async function discard(runId: string): Promise<void> {
+  function discard(runId: string): Promise<void> {
     const local = locals.get(runId);
-    if (local && !local.link.expired) {
-      local.link.discarded = true;
-      return;
-    }
+    if (!local) return discardEnded(runId);
+    if (local.link.expired) return broker.expire(runTopic(runId), DISCARDED_RUN_TTL);
+    local.link.discarded = true; // it goes when it ends
+    return DONE;
+  }
+
+  /** A run not executing here: dropped if it has ended, else left to whoever executes it. */
+  async function discardEnded(runId: string): Promise<void> {
     const topic = runTopic(runId);
-    const last = local ? undefined : (await broker.describe<RunEvent>(topic))?.last;
-    if (local || (last && isTerminal(last.value))) await broker.expire(topic, DISCARDED_RUN_TTL);
+    const last = (await broker.describe<RunEvent>(topic))?.last;
+    if (last && isTerminal(last.value)) await broker.expire(topic, DISCARDED_RUN_TTL);
   }
 
   async function cancel(runId: string, reason = 'the run was cancelled'): Promise<void> {
@@ -201,6 +210,8 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
     },
   };
 }
+
+const DONE: Promise<void> = Promise.resolve();
 
 /** The events of the `run_started` record and the records published after it. */
 function eventsOf(started: BrokerRecord<RunEvent>, published: readonly BrokerRecord[]): RunEvent[] {

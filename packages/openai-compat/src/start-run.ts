@@ -50,11 +50,13 @@ export async function startRun(services: RunServices, req: Request, res: Respons
   if (!services.catalog.find(model, principal)) throw services.catalog.notFound(model, principal);
   const release = services.admission.admit(principal);
   const run: RunState = { runId: '', left: false, closing: false, onShutdown: undefined };
-  let startSettled!: () => void;
-  const starting = new Promise<void>((resolve) => { startSettled = resolve; });
+  // What close() waits for when it comes while the run is being started (made only then).
+  let startSettled: (() => void) | undefined;
+  let starting: Promise<void> | undefined;
   const untrack = services.inFlight.add(() => {
     run.closing = true;
-    if (run.runId === '') return starting; // the start settles, then the run is cancelled (below)
+    // Still starting: the start settles, then the run is cancelled (below).
+    if (run.runId === '') return (starting ??= new Promise((resolve) => { startSettled = resolve; }));
     if (run.left) return undefined;
     run.onShutdown?.();
     run.left = true;
@@ -74,21 +76,21 @@ export async function startRun(services: RunServices, req: Request, res: Respons
     run.runId = (await services.runtime.start(principal ? { agent: model, input, principal } : { agent: model, input })).runId;
   } catch (err) {
     release?.();
-    startSettled();
+    startSettled?.();
     throw startError(err);
   }
   if (run.left) {
-    startSettled();
+    startSettled?.();
     void cancel(services.runtime, run.runId, 'the client closed the connection');
     endRun(services, run);
     return undefined;
   }
   if (run.closing) {
     await cancel(services.runtime, run.runId, 'the server is shutting down');
-    startSettled();
+    startSettled?.();
     throw shuttingDown(true);
   }
-  startSettled();
+  startSettled?.();
   return run;
 }
 
