@@ -32,12 +32,17 @@ async function main() {
   if (filters.length === 0) {
     const file = join(__dirname, 'RESULTS.md');
     writeFileSync(file, `# Benchmark results\n\n${new Date().toISOString().slice(0, 10)} · ${env}\n\n`
-      + 'Each row runs the baseline and the subject interleaved in the same run (3 rounds, medians); the ratio is subject ÷ baseline. '
+      + `Each row runs the baseline and the subject interleaved in the same run (3 rounds${otherRounds(rows)}; medians); the ratio is subject ÷ baseline. `
       + 'Absolute figures drift between runs on these machines; the ratios are what the issues set targets on.\n\n'
       + `${table}\n${otherSections(file)}`);
     console.log('\nwritten to bench/RESULTS.md');
   }
   if (rows.some((r) => r.pass === false)) process.exitCode = 1;
+}
+
+/** `, 5 for "…"` for the scenarios that ask for another number of rounds. */
+function otherRounds(rows: Row[]): string {
+  return rows.filter((r) => (r.scenario.rounds ?? 3) !== 3).map((r) => `, ${r.scenario.rounds} for "${r.scenario.name}"`).join('');
 }
 
 /** The `## …` sections other runners wrote into RESULTS.md (`npm run soak`'s), kept as they are. */
