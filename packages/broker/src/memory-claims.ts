@@ -23,11 +23,11 @@ export class MemoryClaims {
     this.deadlines.clear();
   }
 
-  /** Drops up to `budget` lapsed claims from the oldest end (the map keeps insertion order). */
+  /** Drops up to `budget` lapsed claims from the oldest end (the map keeps insertion order), stopping at a live one. */
   private sweep(now: number, budget: number): void {
-    for (const [key, deadline] of this.deadlines) {
-      if (budget-- <= 0) return;
-      if (deadline <= now) this.deadlines.delete(key);
+    for (const key of this.deadlines.keys()) {
+      if (budget-- <= 0 || this.deadlines.get(key)! > now) return;
+      this.deadlines.delete(key);
     }
   }
 }

@@ -38,6 +38,20 @@ forEachExpress('createGateway() with the openaiCompat feature', () => {
     await request(gateway.app).get('/v1/models').expect(404);
   });
 
+  it('should drop answered runs from the broker unless openaiCompat.keepFinishedRuns is true', async () => {
+    const ask = { model: 'echo', messages: [{ role: 'user', content: 'once' }] };
+    const topicOf = (id: string) => `runs.run_${id.slice('chatcmpl-'.length)}`;
+    gateway = await createGateway({}, { env: {} });
+    const dropped = await request(gateway.app).post('/v1/chat/completions').send(ask).expect(200);
+    for (let i = 0; i < 100 && (await gateway.broker.describe(topicOf(dropped.body.id))); i++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(await gateway.broker.describe(topicOf(dropped.body.id)), undefined);
+    await gateway.close();
+    gateway = await createGateway({ openaiCompat: { keepFinishedRuns: true } }, { env: {} });
+    const kept = await request(gateway.app).post('/v1/chat/completions').send(ask).expect(200);
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal((await gateway.broker.describe(topicOf(kept.body.id)))?.length, 3);
+  });
+
   it('should reject a wrong openaiCompat section with the option\'s path', async () => {
     await assert.rejects(createGateway({ openaiCompat: { basePath: 'v1' } }, { env: {} }), {
       code: 'ERR_GATEWAY_INVALID_OPTION', message: '[@agentway/gateway] option "openaiCompat.basePath" must be a literal path such as "/v1", got "v1"',

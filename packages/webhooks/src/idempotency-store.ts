@@ -14,8 +14,8 @@ export interface IdempotencyStore {
 
 /**
  * An in-process store (the default of `webhookVerify()`): keys and their deadlines in a Map, lapsed
- * keys swept a few at a time as new ones come in. Claims are per process: use the broker (Redis)
- * when several instances receive the same source.
+ * keys swept from its oldest end a few at a time as new ones come in. Claims are per process: use
+ * the broker (Redis) when several instances receive the same source.
  */
 export function createMemoryIdempotencyStore(): IdempotencyStore & { readonly size: number } {
   const deadlines = new Map<string, number>();
@@ -25,10 +25,11 @@ export function createMemoryIdempotencyStore(): IdempotencyStore & { readonly si
     },
     async claim(key, ttl) {
       const now = Date.now();
+      // The oldest keys come first (one source's ttl is the same for all): sweep up to 8 lapsed ones, stop at a live one.
       let budget = 8;
-      for (const [k, deadline] of deadlines) {
-        if (budget-- <= 0) break;
-        if (deadline <= now) deadlines.delete(k);
+      for (const k of deadlines.keys()) {
+        if (budget-- <= 0 || deadlines.get(k)! > now) break;
+        deadlines.delete(k);
       }
       const deadline = deadlines.get(key);
       if (deadline !== undefined && deadline > now) return false;

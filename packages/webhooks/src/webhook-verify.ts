@@ -74,7 +74,7 @@ async function verifyRequest(source: SourceConfig, claims: DeliveryClaims | unde
       sendJsonAnswer(res, DUPLICATE);
       return 'duplicate';
     }
-    res.once('close', () => {
+    res.on('close', () => { // 'close' comes once: no once() wrapper
       if (!res.writableFinished || res.statusCode >= 500) void claims.release(key, source.dedupeTtl).catch(() => undefined);
     });
   }

@@ -1,5 +1,5 @@
 import { openaiCompat } from '@agentway/openai-compat';
-import { anyOf, duration, number, object, satisfies, string } from '@agentway/options';
+import { anyOf, boolean, duration, number, object, satisfies, string } from '@agentway/options';
 import type { Feature } from '../feature';
 
 /** The `openaiCompat` section of the gateway config: `openaiCompat()`'s options, less the runtime and auth the gateway gives it. */
@@ -10,6 +10,7 @@ export interface OpenAICompatSection {
   maxConcurrentRunsPerPrincipal?: number;
   retryAfter?: number;
   heartbeat?: number;
+  keepFinishedRuns?: boolean;
 }
 
 /**
@@ -25,6 +26,7 @@ export const openaiCompatFeature: Feature<OpenAICompatSection> = {
     maxConcurrentRunsPerPrincipal: number({ min: 1, integer: true }),
     retryAfter: number({ min: 0, integer: true }),
     heartbeat: duration(0),
+    keepFinishedRuns: boolean(),
   }),
   mount(context, section = {}) {
     const router = openaiCompat({ ...section, runtime: context.runtime, logger: context.logger, ...(context.auth && { auth: context.auth }) });
