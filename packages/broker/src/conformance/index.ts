@@ -7,6 +7,8 @@ import { requestReplyTests } from './request-reply';
 import { retentionTests } from './retention';
 
 export type { ConformanceOptions } from './harness';
+/** Polls a condition until it holds (a topic expired, a record arrived), failing after a timeout: for tests of brokers and what uses them. */
+export { eventually } from './harness';
 
 /**
  * The broker contract as a mocha suite. Every implementation runs it in its own tests:
