@@ -159,9 +159,15 @@ export function createRuntime(options: Readonly<RuntimeOptions>): Runtime {
   function discard(runId: string): Promise<void> {
     const local = locals.get(runId);
     if (!local) return discardEnded(runId);
-    if (local.link.expired) return broker.expire(runTopic(runId), DISCARDED_RUN_TTL);
-    local.link.discarded = true; // it goes when it ends
-    return DONE;
+    if (!local.link.expired) {
+      local.link.discarded = true; // it goes when it ends
+      return DONE;
+    }
+    try {
+      return broker.expire(runTopic(runId), DISCARDED_RUN_TTL);
+    } catch (err) {
+      return Promise.reject(err); // a broker that throws rather than rejects
+    }
   }
 
   /** A run not executing here: dropped if it has ended, else left to whoever executes it. */

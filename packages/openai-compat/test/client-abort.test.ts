@@ -30,7 +30,8 @@ forEachExpress('openaiCompat() when the client leaves', (express) => {
     contexts = [];
     started = deferred<void>();
     gate = deferred<void>();
-    served = await serve(express, { agents: [patientAgent(contexts, started, gate.promise)] });
+    // The tests read each run after the client left: keep it (by default it is dropped once it ends).
+    served = await serve(express, { agents: [patientAgent(contexts, started, gate.promise)], keepFinishedRuns: true });
   });
 
   afterEach(async () => {

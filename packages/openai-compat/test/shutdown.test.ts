@@ -33,7 +33,8 @@ forEachExpress('openaiCompat() close()', (express) => {
 
   async function start(agent: Agent): Promise<Served> {
     runtime = createRuntime({ broker: createMemoryBroker(), agents: [agent] });
-    served = await serve(express, { runtime });
+    // These tests read each run after its answer: keep it (by default it is dropped with the answer).
+    served = await serve(express, { runtime, keepFinishedRuns: true });
     return served;
   }
 
