@@ -45,7 +45,7 @@ export function aguiStream(options: Readonly<AguiStreamOptions>): AguiRouter {
   router.get('/agui/ws', ...before, route(streams, (req, res) => getStream(config, feeds, req, res), 'aguiStreamRun'));
   // Everything else under /agui is answered here, in the same JSON shape, not by the app's HTML 404.
   router.all(['/agui/runs', '/agui/runs/:agent'], methodNotAllowed('POST'));
-  router.all('/agui/ws', methodNotAllowed('GET, HEAD'));
+  router.all('/agui/ws', methodNotAllowed('GET', 'GET, HEAD'));
   router.use('/agui', notFound);
   router.use(aguiErrorHandler);
   let closing: Promise<void> | undefined;
@@ -64,13 +64,13 @@ export function aguiStream(options: Readonly<AguiStreamOptions>): AguiRouter {
   });
 }
 
-/** 405 with `Allow` for a known path asked with another method (and 204 with `Allow` for OPTIONS). */
-function methodNotAllowed(allow: string): RequestHandler {
+/** 405 with `Allow` for a known path asked with another method than `use` (and 204 with `Allow` for OPTIONS). */
+function methodNotAllowed(use: string, allow = use): RequestHandler {
   return function aguiMethodNotAllowed(req, res, next) {
     res.setHeader('Allow', allow);
     // What Express answers itself when no handler takes OPTIONS (a CORS middleware before this one answers preflights).
     if (req.method === 'OPTIONS') return void res.status(204).end();
-    next(new AguiError(405, 'ERR_AGUI_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.baseUrl}${req.path}; use ${allow.replace(', HEAD', '')}`));
+    next(new AguiError(405, 'ERR_AGUI_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.baseUrl}${req.path}; use ${use}`));
   };
 }
 

@@ -5,6 +5,7 @@ export { BrokerError } from './broker-error';
 export type { BrokerErrorCode } from './broker-error';
 export { createMemoryBroker } from './memory-broker';
 export type { MemoryBrokerOptions } from './memory-broker';
+export { MemoryClaims } from './memory-claims';
 export { request, reply, CORRELATION_HEADER, REPLY_TO_HEADER } from './request';
 export type { RequestOptions } from './request';
 export {

@@ -1,11 +1,17 @@
 /**
- * The memory broker's claims: key → deadline. Lapsed claims are swept as new ones come in, a
- * bounded amount of work each time, so the map holds about as many keys as were claimed within
- * one TTL.
+ * Claims in this process's memory (the memory broker's, and the webhooks' in-process idempotency
+ * store): key → deadline. Lapsed claims are swept as new ones come in, a bounded amount of work
+ * each time, so the map holds about as many keys as were claimed within one TTL.
  */
 export class MemoryClaims {
   private readonly deadlines = new Map<string, number>();
 
+  /** Keys held (lapsed ones not swept yet included). */
+  get size(): number {
+    return this.deadlines.size;
+  }
+
+  /** True for the first claim of `key` within `ttl` ms of `now`, false while it is held. */
   claim(key: string, now: number, ttl: number): boolean {
     this.sweep(now, 8);
     const deadline = this.deadlines.get(key);

@@ -3,7 +3,7 @@ import { streamChat } from './chat-stream';
 import { parseChatRequest, type ChatRequest } from './chat-request';
 import { answerError, sendError } from './error-envelope';
 import { sendJson } from './send-json';
-import { endRun, idFor, runFailed, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
+import { answerRun, idFor, runFailed, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
 import { usageOf } from './usage';
 
 /** An assistant tool call as the client gets it. */
@@ -24,15 +24,7 @@ async function serve(services: RunServices, req: Request, res: Response): Promis
   const request = parseChatRequest(req.body);
   const run = await startRun(services, req, res, request.model, request.input);
   if (!run) return;
-  try {
-    if (request.stream) await streamChat(services, res, request, run);
-    else await answerChat(services, res, request, run);
-  } catch (err) {
-    if (!res.headersSent) res.setHeader('x-should-retry', 'false');
-    throw err;
-  } finally {
-    endRun(services, run);
-  }
+  await answerRun(services, res, run, () => (request.stream ? streamChat(services, res, request, run) : answerChat(services, res, request, run)));
 }
 
 async function answerChat(services: RunServices, res: Response, request: ChatRequest, run: StartedRun): Promise<void> {

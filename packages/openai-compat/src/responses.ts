@@ -7,7 +7,7 @@ import { ResponseAssembler } from './response-assembler';
 import { parseResponsesRequest, type ResponsesRequest } from './responses-request';
 import { SseWriter } from '@agentway/sse';
 import { streamHeaders } from './request-id';
-import { endRun, idFor, runFailed, SHUTDOWN_ERROR, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
+import { answerRun, idFor, runFailed, SHUTDOWN_ERROR, shuttingDown, startRun, type RunServices, type StartedRun } from './start-run';
 import { usageOf } from './usage';
 
 /** `POST /responses`: a `response` object, or its events over SSE when `body.stream` is true. */
@@ -22,15 +22,9 @@ async function serve(services: RunServices, req: Request, res: Response): Promis
   const run = await startRun(services, req, res, request.model, request.input);
   if (!run) return;
   const assembler = new ResponseAssembler(idFor('resp_', run.runId), request.model, request.echo, request.stream);
-  try {
-    if (request.stream) await streamResponse(services, res, request, run, assembler);
-    else await answerResponse(services, res, request, run, assembler);
-  } catch (err) {
-    if (!res.headersSent) res.setHeader('x-should-retry', 'false');
-    throw err;
-  } finally {
-    endRun(services, run);
-  }
+  await answerRun(services, res, run, () => (request.stream
+    ? streamResponse(services, res, request, run, assembler)
+    : answerResponse(services, res, request, run, assembler)));
 }
 
 async function answerResponse(services: RunServices, res: Response, request: ResponsesRequest, run: StartedRun, assembler: ResponseAssembler) {

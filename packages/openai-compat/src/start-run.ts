@@ -95,12 +95,27 @@ export async function startRun(services: RunServices, req: Request, res: Respons
 }
 
 /**
+ * Answers a started run with `answer`: a failure before anything was sent still says
+ * `x-should-retry: false` (the agent may have done work), and the run is ended either way.
+ */
+export async function answerRun(services: RunServices, res: Response, run: StartedRun, answer: () => Promise<void>): Promise<void> {
+  try {
+    await answer();
+  } catch (err) {
+    if (!res.headersSent) res.setHeader('x-should-retry', 'false');
+    throw err;
+  } finally {
+    endRun(services, run);
+  }
+}
+
+/**
  * The request is over (answered, failed, or left): unless told to keep them, the run's events go
  * once the run has ended, since no OpenAI client can ask for them again. Kept, every finished run
  * would stay in memory (or Redis) for the runtime's `finishedRunTtl`: at a few thousand requests a
  * second, gigabytes, and a garbage collector busy copying them.
  */
-export function endRun(services: RunServices, run: StartedRun): void {
+function endRun(services: RunServices, run: StartedRun): void {
   if (!services.keepFinishedRuns) services.runtime.discard(run.runId).catch(() => undefined);
 }
 

@@ -1,3 +1,5 @@
+import { MemoryClaims } from '@agentway/broker';
+
 /**
  * Where delivery ids are claimed for de-duplication. A `Broker` is one (its `claim` and `release`:
  * memory, or Redis `SET NX PX` / `DEL` across instances); so is any object with `claim(key, ttl)`.
@@ -13,32 +15,21 @@ export interface IdempotencyStore {
 }
 
 /**
- * An in-process store (the default of `webhookVerify()`): keys and their deadlines in a Map, lapsed
- * keys swept from its oldest end a few at a time as new ones come in. Claims are per process: use
- * the broker (Redis) when several instances receive the same source.
+ * An in-process store (the default of `webhookVerify()`): the memory broker's claims, lapsed keys
+ * swept from the oldest end a few at a time as new ones come in. Claims are per process: use the
+ * broker (Redis) when several instances receive the same source.
  */
 export function createMemoryIdempotencyStore(): IdempotencyStore & { readonly size: number } {
-  const deadlines = new Map<string, number>();
+  const claims = new MemoryClaims();
   return {
     get size() {
-      return deadlines.size;
+      return claims.size;
     },
     async claim(key, ttl) {
-      const now = Date.now();
-      // The oldest keys come first (one source's ttl is the same for all): sweep up to 8 lapsed ones, stop at a live one.
-      let budget = 8;
-      for (const k of deadlines.keys()) {
-        if (budget-- <= 0 || deadlines.get(k)! > now) break;
-        deadlines.delete(k);
-      }
-      const deadline = deadlines.get(key);
-      if (deadline !== undefined && deadline > now) return false;
-      deadlines.delete(key);
-      deadlines.set(key, now + ttl);
-      return true;
+      return claims.claim(key, Date.now(), ttl);
     },
     async release(key) {
-      deadlines.delete(key);
+      claims.release(key);
     },
   };
 }
